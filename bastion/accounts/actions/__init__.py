@@ -1,0 +1,1 @@
+"""State changes of accounts, one module a topic (as Zulip splits zerver/actions/)."""

@@ -1,0 +1,24 @@
+"""The REST API at /api/v1/: one router per domain, errors as problem+json."""
+
+from ninja.openapi.docs import Swagger
+
+from bastion.accounts.api import auth_router, keys_router, me_router, users_router
+from bastion.core.apitools import BastionAPI, install_problem_handlers
+from bastion.merchants.api import router as merchants_router
+
+api = BastionAPI(
+    title="Bastion API",
+    version="1.0.0",
+    description="Marketplace API. Errors are RFC 9457 problem+json documents with a stable `code`.",
+    urls_namespace="api-v1",
+    docs=Swagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_problem_handlers(api)
+
+api.add_router("/auth", auth_router)
+api.add_router("/me", me_router)
+api.add_router("/api-keys", keys_router)
+api.add_router("/users", users_router)
+api.add_router("/merchants", merchants_router)

@@ -1,0 +1,180 @@
+"""The `bastion` command. Each subcommand exits non-zero with one line of cause when it fails."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    argv = ["granian", "--interface", "wsgi", "--host", args.host, "--port", str(args.port),
+            "--workers", str(args.workers), "--blocking-threads", str(args.threads), "--no-ws",
+            "bastion.wsgi:application"]
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606 (replaces this process by design)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers, worker_type="thread")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    with console.status("Applying database migrations…"):
+        call_command("migrate", interactive=False, verbosity=0)
+    console.print("[green]Database schema is current.[/green]")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    _setup_django()
+    from bastion.demo import print_logins, seed_demo
+
+    logins = seed_demo(progress_console=console)
+    print_logins(logins)
+    return 0
+
+
+def cmd_createstaff(args: argparse.Namespace) -> int:
+    _setup_django()
+    import getpass
+
+    from bastion.accounts.staff import create_staff
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    user = create_staff(email=args.email, password=password, role=args.role, merchant_slug=args.merchant,
+                        full_name=args.name)
+    console.print(f"[green]{user.email} is {args.role}{' of ' + args.merchant if args.merchant else ''}.[/green] "
+                  "They must set up two-step sign-in at their first sign-in.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from rich.table import Table
+
+    from bastion.ops.readiness import check_components
+
+    call_command("check", deploy=settings.PRODUCTION or args.deploy, fail_level="ERROR", databases=["default"])
+    table = Table(title="Readiness")
+    for column in ("component", "state", "detail"):
+        table.add_column(column)
+    components = check_components()
+    for c in components:
+        table.add_row(c.name, "[green]ok[/green]" if c.ok else "[red]failing[/red]", c.detail)
+    Console().print(table)
+    failing = [c.name for c in components if not c.ok]
+    if failing:
+        raise SystemExit(f"not ready: {', '.join(failing)}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bastion.supervisor import run_all
+
+    return run_all(host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["bastion manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bastion", description="Bastion marketplace: run, operate, check.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve HTTP with Granian (WSGI)")
+    serve.add_argument("--host", default=os.environ.get("BASTION_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("BASTION_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+    serve.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background and periodic jobs (huey)")
+    worker.add_argument("--workers", type=int, default=int(os.environ.get("TASK_WORKERS", "2")))
+    worker.set_defaults(func=cmd_worker)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed-demo", help="create demo merchants and one person per role (idempotent)").set_defaults(
+        func=cmd_seed_demo)
+
+    staff = sub.add_parser("createstaff", help="create a staff account or give an existing one a role")
+    staff.add_argument("--email", required=True)
+    staff.add_argument("--role", required=True, help="merchant_owner, merchant_staff, operator, "
+                                                     "security_officer, auditor or administrator")
+    staff.add_argument("--merchant", help="merchant slug, for merchant roles")
+    staff.add_argument("--name", default="")
+    staff.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    staff.set_defaults(func=cmd_createstaff)
+
+    check = sub.add_parser("check", help="system checks and readiness of every component")
+    check.add_argument("--deploy", action="store_true", help="include Django's deployment checks")
+    check.set_defaults(func=cmd_check)
+
+    run = sub.add_parser("run", help="start every process the shop needs under one supervisor")
+    run.add_argument("--host", default=os.environ.get("BASTION_HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(os.environ.get("BASTION_PORT", "8000")))
+    run.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+    run.set_defaults(func=cmd_run)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            console.print(f"bastion {args.command}: error: {exc.code}", highlight=False, markup=False)
+            return 1
+        raise
+    except Exception as exc:
+        from django.core.exceptions import ImproperlyConfigured
+        from django.core.management.base import CommandError
+
+        from bastion.core.errors import Problem
+
+        if isinstance(exc, (Problem, ImproperlyConfigured, CommandError)):
+            console.print(f"bastion {args.command}: error: {exc}", highlight=False, markup=False)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
