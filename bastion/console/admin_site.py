@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib.admin import AdminSite
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from bastion.accounts.actor import actor_for_request
 from bastion.core.roles import Perm
@@ -26,5 +27,5 @@ def _login(request, extra_context=None):
 def protect_admin(site: AdminSite) -> None:
     site.has_permission = _has_permission
     site.login = _login
-    site.site_header = "Bastion administration"
-    site.site_title = "Bastion admin"
+    site.site_header = _("Bastion administration")
+    site.site_title = _("Bastion admin")

@@ -24,7 +24,8 @@ def staff_page(view):
             return redirect(f"{reverse('storefront:signin')}?{query}")
         actor = actor_for_request(request)
         if not actor.is_staff:
-            return render_problem(request, Forbidden(_("This page is for staff.")))
+            return render_problem(request, Forbidden(_("This page is for staff."),
+                                                     title=_("You are not allowed to see this page")))
         if not request.user.is_verified():
             messages.warning(request, _("Staff pages need two-step sign-in. Set it up to continue."))
             return redirect("storefront:mfa")

@@ -17,16 +17,17 @@ from bastion.audit.queries import recent_entries
 from bastion.audit.verify import verify_chain
 from bastion.console.guards import staff_page
 from bastion.core.errors import Problem
-from bastion.core.roles import ROLES, Perm, RoleName
+from bastion.core.roles import Perm, RoleName
 from bastion.merchants.models import Merchant
 from bastion.ops.readiness import check_components
+from bastion.storefront.labels import role_label
 
 
 @staff_page
 def home(request, actor: Actor):
     if not any(g.merchant_id is None for g in actor.grants):
         return redirect("seller:home")  # merchant people work in the seller portal
-    context: dict = {"roles": sorted({ROLES[g.role].label for g in actor.grants if g.merchant_id is None})}
+    context: dict = {"roles": sorted({role_label(g.role) for g in actor.grants if g.merchant_id is None})}
     if actor.can(Perm.OPS_VIEW):
         context["components"] = check_components()
         context["queue_pending"] = HUEY.pending_count()

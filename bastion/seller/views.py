@@ -29,7 +29,8 @@ def home(request, actor: Actor):
     if len(merchants) == 1:
         return redirect("seller:merchant", merchant_id=merchants[0].pk)
     if not merchants:
-        return render_problem(request, NotFound(_("You do not work for any merchant.")))
+        return render_problem(request, NotFound(_("You do not work for any merchant."),
+                                                title=_("Page not found")))
     return render(request, "seller/choose.html", {"merchants": merchants})
 
 
@@ -100,7 +101,7 @@ def revoke_key(request, actor: Actor, merchant_id: int, key_id: int):
     merchant = access.get_merchant_for(actor, merchant_id, Perm.APIKEYS_MANAGE)
     key = access.get_api_key_for(actor, key_id)
     if key.merchant_id != merchant.pk:
-        raise NotFound(_("No such API key."), code="api_key_not_found")
+        raise NotFound(_("No such API key."), code="api_key_not_found", title=_("Page not found"))
     try:
         key_actions.revoke_api_key(actor=actor, key=key)
     except Problem as problem:

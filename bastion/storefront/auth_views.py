@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bastion.accounts.actions import registration
 from bastion.accounts.signin import PENDING_KEY, complete_mfa, sign_in, sign_out
+from bastion.core import ratelimit
+from bastion.core.clientip import client_ip
 from bastion.core.errors import Problem
 from bastion.core.forms import add_problem
 from bastion.storefront.forms import CodeForm, EmailForm, NewPasswordForm, SignInForm, SignUpForm
@@ -38,12 +40,15 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            registration.register_user(email=form.cleaned_data["email"], password=form.cleaned_data["password"],
-                                       full_name=form.cleaned_data["full_name"], language=get_language() or "en")
+            ratelimit.enforce("register", client_ip(request))
+            result = registration.register_user(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"], language=get_language() or "en")
         except Problem as problem:
             add_problem(form, problem)
-        else:
-            return render(request, "storefront/check_mail.html", {"email": form.cleaned_data["email"]})
+            return render(request, "storefront/signup.html", {"form": form}, status=problem.status)
+        # The address as we store and mail it (trimmed, lower case), not as typed.
+        return render(request, "storefront/check_mail.html", {"email": result.email})
     return render(request, "storefront/signup.html", {"form": form}, status=422 if form.errors else 200)
 
 
@@ -110,6 +115,11 @@ def verify_email(request, token: str):
 def resend_verification(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.enforce("verification_mail", client_ip(request), form.cleaned_data["email"])
+        except Problem as problem:
+            add_problem(form, problem)
+            return render(request, "storefront/resend_verification.html", {"form": form}, status=problem.status)
         registration.resend_verification(email=form.cleaned_data["email"])
         return render(request, "storefront/check_mail.html", {"email": form.cleaned_data["email"]})
     return render(request, "storefront/resend_verification.html", {"form": form})
@@ -119,6 +129,11 @@ def resend_verification(request):
 def password_reset(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.enforce("password_reset", client_ip(request), form.cleaned_data["email"])
+        except Problem as problem:
+            add_problem(form, problem)
+            return render(request, "storefront/password_reset.html", {"form": form}, status=problem.status)
         registration.request_password_reset(email=form.cleaned_data["email"])
         return render(request, "storefront/check_mail.html", {"email": form.cleaned_data["email"], "reset": True})
     return render(request, "storefront/password_reset.html", {"form": form})

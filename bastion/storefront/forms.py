@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bastion.accounts.actions.profile import COUNTRIES
+from bastion.storefront.labels import country_choices
 
 
 class SignUpForm(forms.Form):
@@ -54,5 +54,5 @@ class AddressForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100)
     region = forms.CharField(label=_("Province or region"), max_length=100)
     postal_code = forms.CharField(label=_("Postal code"), max_length=16)
-    country = forms.ChoiceField(label=_("Country"), choices=sorted(COUNTRIES.items(), key=lambda c: c[0] != "CN"))
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices())
     is_default = forms.BooleanField(label=_("Default address"), required=False)
