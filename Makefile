@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bastion
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 PYTEST_WORKERS ?= 2
 
-.PHONY: run install test test-install lint test-sqlite test-postgres browser clean
+.PHONY: run install test test-install lint test-sqlite test-postgres debian clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is required" >&2; exit 1; }
@@ -27,19 +27,24 @@ $(BIN)/.test-installed: $(BIN)/.installed
 install: $(BIN)/.installed
 
 run: install
+	@$(MAKE) --no-print-directory debian DEBIAN_PACKAGES=modsecurity-crs
 	BASTION_ENV=development $(BIN)/bastion migrate
 	BASTION_ENV=development $(BIN)/bastion seed-demo
 	BASTION_ENV=development exec $(BIN)/bastion run
 
-test-install: $(BIN)/.test-installed browser
+test-install: $(BIN)/.test-installed debian
 
-# Browser tests drive Debian's Chromium; install it when we can (root with apt), else they skip.
-browser:
-	@if ! command -v chromium >/dev/null; then \
+# Debian packages the product and its tests use: the OWASP Core Rule Set for the WAF, and
+# Chromium for the browser tests. Installed when we can (root with apt); otherwise the WAF runs
+# degraded in development and the tests that need them skip with the reason.
+DEBIAN_PACKAGES := modsecurity-crs chromium
+debian:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "installing Debian's chromium for the browser tests"; \
-			(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
-		else echo "chromium not installed and cannot install it here: browser tests will skip"; fi; fi
+			echo "installing Debian packages:$$missing"; \
+			(apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)); \
+		else echo "not installed and cannot install here:$$missing (the WAF runs degraded; their tests skip)"; fi; fi
 
 lint: $(BIN)/.test-installed
 	$(BIN)/ruff check bastion tests

@@ -109,6 +109,65 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_command(name: str):
+    """A subcommand that sets Django up, then runs `bastion.ops.backups.commands.<name>`."""
+    def run(args: argparse.Namespace) -> int:
+        _setup_django()
+        from bastion.ops.backups import commands
+
+        return getattr(commands, name)(args)
+
+    return run
+
+
+def _add_backup_commands(sub) -> None:
+    backup = sub.add_parser("backup", help="snapshot backups of the SQLite database: run, list, verify")
+    backup_sub = backup.add_subparsers(dest="backup_command", required=True)
+    run = backup_sub.add_parser("run", help="take a full, differential or incremental backup")
+    run.add_argument("--type", required=True, choices=["full", "diff", "incr"])
+    run.set_defaults(func=_backup_command("backup_run"))
+    backup_sub.add_parser("list", help="the catalog of backups").set_defaults(func=_backup_command("backup_list"))
+    verify = backup_sub.add_parser("verify", help="decrypt and check every chunk of a backup and its parents")
+    verify.add_argument("id", help="backup id, or an unambiguous prefix such as its sequence number")
+    verify.set_defaults(func=_backup_command("backup_verify"))
+
+    restore = sub.add_parser("restore", help="rebuild the database file as it was at a backup")
+    restore.add_argument("--to", required=True, metavar="ID", help="backup id to restore")
+    restore.add_argument("--into", required=True, metavar="PATH", help="database file to write")
+    restore.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    restore.set_defaults(func=_backup_command("restore"))
+
+
+def _audit_command(name: str):
+    """A subcommand that sets Django up, then runs `bastion.audit.commands.<name>`."""
+    def run(args: argparse.Namespace) -> int:
+        _setup_django()
+        from bastion.audit import commands
+
+        return getattr(commands, name)(args)
+
+    return run
+
+
+def _add_audit_commands(sub) -> None:
+    audit = sub.add_parser("audit", help="the tamper-evident ledger: verify, checkpoint, proofs")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the chain, every checkpoint and signature, and the witness file"
+                         ).set_defaults(func=_audit_command("verify"))
+    audit_sub.add_parser("checkpoint", help="sign a checkpoint of the ledger now (if it grew)"
+                         ).set_defaults(func=_audit_command("checkpoint"))
+    proof = audit_sub.add_parser("proof", help="print a JSON proof for tools/verify_ledger_proof.py")
+    proof_sub = proof.add_subparsers(dest="proof_command", required=True)
+    inclusion = proof_sub.add_parser("inclusion", help="entry SEQ is in a signed tree")
+    inclusion.add_argument("seq", type=int, metavar="SEQ")
+    inclusion.add_argument("--tree-size", type=int, metavar="N", help="a checkpointed tree size (default: latest)")
+    inclusion.set_defaults(func=_audit_command("proof_inclusion"))
+    consistency = proof_sub.add_parser("consistency", help="the signed tree of size M is a prefix of the one of size N")
+    consistency.add_argument("first", type=int, metavar="M")
+    consistency.add_argument("second", type=int, metavar="N")
+    consistency.set_defaults(func=_audit_command("proof_consistency"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bastion", description="Bastion marketplace: run, operate, check.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+    _add_audit_commands(sub)
+    _add_backup_commands(sub)
     return parser
 
 
@@ -161,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exc:
         if isinstance(exc.code, str):
-            console.print(f"bastion {args.command}: error: {exc.code}", highlight=False, markup=False)
+            console.print(f"bastion {args.command}: error: {exc.code}", highlight=False, markup=False, soft_wrap=True)
             return 1
         raise
     except Exception as exc:
@@ -171,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         from bastion.core.errors import Problem
 
         if isinstance(exc, (Problem, ImproperlyConfigured, CommandError)):
-            console.print(f"bastion {args.command}: error: {exc}", highlight=False, markup=False)
+            console.print(f"bastion {args.command}: error: {exc}", highlight=False, markup=False, soft_wrap=True)
             return 1
         raise
 

@@ -86,7 +86,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
     "ninja",
@@ -99,10 +98,13 @@ INSTALLED_APPS = [
     "bastion.storefront",
     "bastion.seller",
     "bastion.console",
+    "bastion.security",
 ]
 
 MIDDLEWARE = [
     "bastion.core.middleware.RequestIdMiddleware",
+    "bastion.core.middleware.ApiProblemMiddleware",
+    "bastion.security.waf.middleware.WafMiddleware",
     "bastion.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -246,12 +248,21 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "email"
-AXES_RESET_ON_SUCCESS = True
+# A success must not wipe the failures counted against the client address, or one attacker could
+# guess across many accounts and reset the count by signing into their own; failures expire anyway.
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "bastion.core.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "bastion.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "code"]
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Abuse-prone flows that send mail or probe accounts, per client address and per email address.
+RATE_LIMITS = {
+    "register": env("RATE_LIMIT_REGISTER", "10/hour"),
+    "password_reset": env("RATE_LIMIT_PASSWORD_RESET", "5/hour"),
+    "verification_mail": env("RATE_LIMIT_VERIFICATION_MAIL", "5/hour"),
+}
 
 # --- Sessions ------------------------------------------------------------------------------
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
@@ -324,6 +335,15 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Bastion")
 OTP_TOTP_THROTTLE_FACTOR = 1
 MFA_BACKUP_CODE_COUNT = 10
 
+# --- Audit ledger checkpoints --------------------------------------------------------------
+# An Ed25519 key (PEM, PKCS#8) signs Merkle checkpoints of the ledger. Development and tests
+# generate it on first use (mode 0600); production refuses to sign without it. Each checkpoint is
+# also appended to the witness file, outside the database: keep it on another disk or ship it away.
+AUDIT_SIGNING_KEY_FILE = Path(env("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "ledger-signing.key")))
+AUDIT_WITNESS_FILE = Path(env("AUDIT_WITNESS_FILE", str(VAR_DIR / "ledger-witness.log")))
+AUDIT_CHECKPOINT_EVERY_ENTRIES = env_int("AUDIT_CHECKPOINT_EVERY_ENTRIES", 100)
+AUDIT_CHECKPOINT_EVERY_MINUTES = env_int("AUDIT_CHECKPOINT_EVERY_MINUTES", 10)
+
 # --- Logging -------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -339,3 +359,34 @@ if PRODUCTION:
     missing = [name for name in ("ALLOWED_HOSTS",) if not env(name)]
     if missing:
         raise ImproperlyConfigured(f"{', '.join(missing)} required in production mode")
+
+# --- Snapshot backups of the SQLite database (bastion/ops/backups; issue 6) -------------------
+# BACKUP_DIR is the backup media folder; in production put it on other storage than var/.
+# The backup key is 32 random bytes: BACKUP_KEY (base64) wins over BACKUP_KEY_FILE (a 0600 file
+# holding the base64). Development and test create the file on first use; production refuses to
+# back up without a key rather than write an unencrypted or unrecoverable backup. Keep a copy of
+# the key away from the backups: without it no backup can be restored.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(VAR_DIR / "backups"))).resolve()
+BACKUP_KEY = env("BACKUP_KEY")
+BACKUP_KEY_FILE = Path(env("BACKUP_KEY_FILE", str(VAR_DIR / "backup.key")))
+BACKUP_KEEP_FULL = env_int("BACKUP_KEEP_FULL", 4)
+BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 14)
+
+# --- Web application firewall (bastion.security.waf) ---------------------------------------
+# Every request passes through ModSecurity v3 (the `libmodsecurity` bindings) with the OWASP Core
+# Rule Set from Debian's modsecurity-crs, before anything else acts on it. Values are checked
+# when the WAF starts (bastion/security/waf/config.py); a wrong one refuses start-up.
+#   WAF_MODE                       block (default) | detect (record, let through) | off
+#   WAF_PARANOIA_LEVEL             1-4, the CRS paranoia level (1: fewest false positives)
+#   WAF_INBOUND_ANOMALY_THRESHOLD  the CRS anomaly score that blocks (5 = one critical match)
+#   WAF_RULES_DIR, WAF_CRS_SETUP   where the CRS rules and its setup file are (Debian's paths)
+#   WAF_ALLOW_MISSING_RULES        production only: true runs WITHOUT a WAF when the rules are
+#                                  missing instead of refusing to start (development and test
+#                                  always run "degraded", loudly logged, when they are missing)
+# Per-route exclusions, each with its reason: bastion/security/waf_exclusions.conf.
+WAF_MODE = env("WAF_MODE", "block")
+WAF_PARANOIA_LEVEL = env_int("WAF_PARANOIA_LEVEL", 1)
+WAF_INBOUND_ANOMALY_THRESHOLD = env_int("WAF_INBOUND_ANOMALY_THRESHOLD", 5)
+WAF_RULES_DIR = env("WAF_RULES_DIR", "/usr/share/modsecurity-crs/rules")
+WAF_CRS_SETUP = env("WAF_CRS_SETUP", "/etc/modsecurity/crs/crs-setup.conf")
+WAF_ALLOW_MISSING_RULES = env_bool("WAF_ALLOW_MISSING_RULES", False)

@@ -20,3 +20,5 @@ PASSWORD_HASHERS = [
 ]
 HUEY = {**HUEY, "immediate": True}
 ALLOWED_HOSTS = ["*"]
+# Suite-wide limits high enough for the matrix and fuzzing; rate-limit tests set their own.
+RATE_LIMITS = {"register": "10000/hour", "password_reset": "10000/hour", "verification_mail": "10000/hour"}

@@ -41,8 +41,10 @@ def get_merchant_for(actor: Actor, merchant_id: int, perm: Perm) -> Merchant:
     """A merchant the actor works for, checked for `perm`; other merchants are not found."""
     actor.require_user()
     merchant = Merchant.objects.filter(pk=merchant_id).first()
+    # Only the merchant's own people reach its objects; global staff roles do not (an operator
+    # cannot mint a key bound to a shop, or see its staff).
     works_there = any(g.merchant_id == merchant_id for g in actor.grants)
-    if merchant is None or not (works_there or actor.can(perm, merchant_id)):
+    if merchant is None or not works_there:
         raise NotFound("No such merchant.", code="merchant_not_found")
     actor.require(perm, merchant_id)
     return merchant

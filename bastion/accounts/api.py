@@ -40,9 +40,11 @@ from bastion.accounts.schemas import (
     UserOut,
 )
 from bastion.accounts.signin import complete_mfa, mark_mfa_verified, sign_in, sign_out
+from bastion.core import ratelimit
 from bastion.core.apitools import responses
+from bastion.core.clientip import client_ip
 from bastion.core.errors import Forbidden, Problem
-from bastion.core.roles import ROLES, Perm, global_permissions
+from bastion.core.roles import ROLES, Perm, global_permissions, merchants_with
 from bastion.merchants.models import Merchant
 
 auth_router = Router(tags=["auth"])
@@ -79,6 +81,7 @@ def csrf_token(request):
 
 @auth_router.post("/register", response=responses({202: AcceptedOut}, 400, 413, 422, 429))
 def register(request, payload: RegisterIn):
+    ratelimit.enforce("register", client_ip(request))
     registration.register_user(email=payload.email, password=payload.password, full_name=payload.full_name,
                                language=payload.language)
     return Status(202, {"detail": "Check your mail: we sent a link to confirm the address."})
@@ -92,6 +95,7 @@ def verify_email(request, payload: TokenIn):
 
 @auth_router.post("/verify-email/resend", response=responses({202: AcceptedOut}, 400, 413, 422, 429))
 def resend_verification(request, payload: EmailIn):
+    ratelimit.enforce("verification_mail", client_ip(request), payload.email)
     registration.resend_verification(email=payload.email)
     return Status(202, {"detail": "If the address has an unconfirmed account, a new link is on its way."})
 
@@ -112,7 +116,7 @@ def login_mfa(request, payload: CodeIn):
     return {"signed_in": True, "mfa_required": False, "detail": "Signed in."}
 
 
-@auth_router.post("/logout", response=responses(AcceptedOut, 403, 429), auth=[SessionAuth()])
+@auth_router.post("/logout", response=responses(AcceptedOut, 401, 403, 429), auth=[SessionAuth()])
 def logout(request):
     sign_out(request)
     return {"detail": "Signed out."}
@@ -120,6 +124,7 @@ def logout(request):
 
 @auth_router.post("/password-reset", response=responses({202: AcceptedOut}, 400, 413, 422, 429))
 def password_reset(request, payload: EmailIn):
+    ratelimit.enforce("password_reset", client_ip(request), payload.email)
     registration.request_password_reset(email=payload.email)
     return Status(202, {"detail": "If the address has an account, a reset link is on its way."})
 
@@ -246,7 +251,10 @@ def _key_out(key, secret: str | None = None) -> dict:
 def list_api_keys(request):
     actor = request.auth
     if not actor.can(Perm.APIKEYS_MANAGE) and not actor.merchants_with(Perm.APIKEYS_MANAGE):
-        actor.require(Perm.APIKEYS_MANAGE)
+        # Name a merchant whose keys the person manages, so that a missing second factor is
+        # reported as such rather than as a permission they do hold.
+        managed = sorted(merchants_with(actor.grants, Perm.APIKEYS_MANAGE))
+        actor.require(Perm.APIKEYS_MANAGE, managed[0] if managed else None)
     return [_key_out(k) for k in access.api_keys_visible_to(actor)]
 
 

@@ -15,6 +15,13 @@ class SessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
     openapi_name = "session"
 
+    def _get_key(self, request):
+        # Only a request that carries a session is held to CSRF; without one there is nothing to
+        # forge, and a caller with a bad API key must hear 401, not a CSRF complaint.
+        if not request.COOKIES.get(self.param_name):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         if request.user.is_authenticated:
             request.actor = actor_for_request(request)

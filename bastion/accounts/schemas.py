@@ -6,12 +6,14 @@ from ninja import Field, Schema
 
 from bastion.core.apitools import StrictIn
 
+_EMAIL = {"format": "email"}
+
 
 class RegisterIn(StrictIn):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=256)
-    full_name: str = Field("", max_length=150)
-    language: str = Field("en", max_length=10)
+    email: str = Field(max_length=254, json_schema_extra=_EMAIL, examples=["li.wei@example.com"])
+    password: str = Field(max_length=256, examples=["lantern orchard velvet 42"])
+    full_name: str = Field("", max_length=150, examples=["Li Wei"])
+    language: str = Field("en", max_length=10, examples=["en", "zh-hans"])
 
 
 class AcceptedOut(Schema):
@@ -23,12 +25,12 @@ class TokenIn(StrictIn):
 
 
 class EmailIn(StrictIn):
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, json_schema_extra=_EMAIL, examples=["li.wei@example.com"])
 
 
 class LoginIn(StrictIn):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=256)
+    email: str = Field(max_length=254, json_schema_extra=_EMAIL, examples=["li.wei@example.com"])
+    password: str = Field(max_length=256, examples=["lantern orchard velvet 42"])
 
 
 class LoginOut(Schema):
@@ -78,21 +80,22 @@ class MeOut(Schema):
 
 
 class ProfileIn(StrictIn):
-    full_name: str | None = Field(None, max_length=150)
-    phone: str | None = Field(None, max_length=32)
-    preferred_language: str | None = Field(None, max_length=10)
+    full_name: str | None = Field(None, max_length=150, examples=["Li Wei"])
+    phone: str | None = Field(None, max_length=32, examples=["+86 138 0013 8000"])
+    preferred_language: str | None = Field(None, max_length=10, examples=["zh-hans"])
 
 
 class AddressIn(StrictIn):
-    label: str = Field("", max_length=40)
-    recipient: str = Field(max_length=100)
-    phone: str = Field(max_length=32)
-    line1: str = Field(max_length=200)
-    line2: str = Field("", max_length=200)
-    city: str = Field(max_length=100)
-    region: str = Field(max_length=100)
-    postal_code: str = Field(max_length=16)
-    country: str = Field("CN", max_length=2)
+    label: str = Field("", max_length=40, examples=["Home"])
+    recipient: str = Field(max_length=100, examples=["Li Wei"])
+    phone: str = Field(max_length=32, examples=["+86 138 0013 8000"])
+    line1: str = Field(max_length=200, examples=["No. 88 Century Avenue"])
+    line2: str = Field("", max_length=200, examples=["Flat 1203"])
+    city: str = Field(max_length=100, examples=["Shanghai"])
+    region: str = Field(max_length=100, examples=["Shanghai"])
+    postal_code: str = Field(max_length=16, description="six digits in China", examples=["200120"])
+    country: str = Field("CN", max_length=2, description="ISO 3166-1 alpha-2 code of a country we ship to",
+                         examples=["CN"])
     is_default: bool = False
 
 
@@ -120,7 +123,7 @@ class BackupCodesOut(Schema):
 
 
 class ApiKeyIn(StrictIn):
-    name: str = Field(max_length=80)
+    name: str = Field(max_length=80, examples=["warehouse sync"])
     merchant_id: int | None = None
     expires_at: datetime | None = None
 
@@ -142,7 +145,7 @@ class ApiKeyCreatedOut(ApiKeyOut):
 
 
 class GrantIn(StrictIn):
-    role: str = Field(max_length=30)
+    role: str = Field(max_length=30, examples=["auditor"])
     merchant_id: int | None = None
 
 
@@ -156,7 +159,7 @@ class UserOut(Schema):
 
 
 class StaffIn(StrictIn):
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, json_schema_extra=_EMAIL, examples=["staff@example.com"])
 
 
 class StaffOut(Schema):

@@ -6,12 +6,14 @@ failures per account and per client address and answers the same whether the acc
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django_otp import login as otp_login
+from django_otp.middleware import is_verified as otp_is_verified
 
 from bastion.accounts.actions.mfa import has_mfa, verify_second_factor
 from bastion.accounts.models import User
@@ -91,6 +93,9 @@ def mark_mfa_verified(request, device) -> None:
 
 def _complete(request, user: User, *, device) -> None:
     login(request, user, backend=BACKEND)  # rotates the session key
+    # login() replaced request.user; give it back what OTPMiddleware gives every user.
+    request.user.otp_device = None
+    request.user.is_verified = functools.partial(otp_is_verified, request.user)
     if device is not None:
         otp_login(request, device)
     request.session[AUTH_AT_KEY] = clock.now().timestamp()

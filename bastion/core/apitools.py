@@ -48,15 +48,36 @@ _HTTP_CODES = {400: "malformed_body", 401: "not_authenticated", 403: "csrf_faile
                405: "method_not_allowed", 413: "payload_too_large", 429: "too_many_requests"}
 
 
+def _refusals_before_the_view(operation: dict[str, Any]) -> dict[str, str]:
+    """Problems any operation can answer before its view runs, whatever the view itself lists."""
+    statuses = {"403": "Forbidden"}  # the web application firewall refuses a request that looks hostile
+    if operation.get("parameters") or "requestBody" in operation:
+        statuses["422"] = "Unprocessable Content"  # parameters or body do not match the schema
+    if "requestBody" in operation:
+        statuses["400"] = "Bad Request"  # the body is not JSON
+        statuses["413"] = "Content Too Large"  # the body is over MAX_BODY_BYTES
+    return statuses
+
+
 class BastionAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
-        # Errors are RFC 9457 documents; say so in the contract.
+        problem = {"schema": {"$ref": "#/components/schemas/ProblemOut"}}
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                for status, response in operation.get("responses", {}).items():
+                # ninja keys responses by int; JSON turns them into strings, so use strings throughout.
+                responses = {str(status): response for status, response in operation.get("responses", {}).items()}
+                # Errors are RFC 9457 documents; say so in the contract.
+                for status, response in responses.items():
                     if int(status) >= 400 and "application/json" in response.get("content", {}):
                         response["content"] = {PROBLEM_CONTENT_TYPE: response["content"]["application/json"]}
+                for status, description in _refusals_before_the_view(operation).items():
+                    responses.setdefault(status, {"description": description,
+                                                  "content": {PROBLEM_CONTENT_TYPE: problem}})
+                operation["responses"] = dict(sorted(responses.items(), key=lambda item: int(item[0])))
+        if schema.get("paths"):
+            schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+                "ProblemOut", ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}"))
         return schema
 
 

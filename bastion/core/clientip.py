@@ -28,4 +28,6 @@ def client_ip(request: HttpRequest) -> str:
                 return str(ipaddress.ip_address(hop))
             except ValueError:
                 return remote
-    return remote
+    # Every hop is one of our own addresses: the leftmost, written by our first proxy, is the client
+    # (an office machine inside the network), not the last proxy that everyone would share.
+    return str(ipaddress.ip_address(hops[0])) if hops else remote

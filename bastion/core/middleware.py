@@ -1,4 +1,4 @@
-"""Request-wide middleware: request ids for tracing, and a body size limit."""
+"""Request-wide middleware: request ids for tracing, a body size limit, problem+json for the API."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import secrets
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from bastion.core.errors import Problem, problem_response
+from bastion.core.errors import PROBLEM_CONTENT_TYPE, Problem, problem_response
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -60,3 +60,30 @@ class BodySizeLimitMiddleware:
         if length > limit:
             return problem_response(request, PayloadTooLarge(f"The body has {length} bytes; the limit is {limit}."))
         return self.get_response(request)
+
+
+class ApiProblemMiddleware:
+    """API answers given before any API view runs are problem+json too, as the contract says.
+
+    Django answers a path under /api/ that matches no route with its HTML 404 page, and
+    django-ninja answers a method the route lacks with a plain-text 405; a client that parses
+    every error as a problem document would choke on both. Problem documents pass unchanged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (request.path.startswith("/api/") and response.status_code in (404, 405)
+                and not response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE)):
+            if response.status_code == 404:
+                problem = Problem("No API operation has this path.", status=404, code="not_found",
+                                  title="Not found")
+            else:
+                allowed = response.get("Allow", "")
+                problem = Problem(f"{request.method} is not allowed here; allowed: {allowed or 'none'}.",
+                                  status=405, code="method_not_allowed", title="Method not allowed",
+                                  headers={"Allow": allowed} if allowed else None)
+            return problem_response(request, problem)
+        return response

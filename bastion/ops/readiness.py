@@ -50,10 +50,21 @@ def _redis() -> str:
     return "reachable"
 
 
+def _waf() -> str:
+    # A degraded WAF still passes traffic in development, so it is reported, loudly, as failing.
+    from bastion.security.waf.status import waf_status
+
+    status = waf_status()
+    if not status.ready:
+        raise RuntimeError(f"{status.state}: {status.degraded_reason}")
+    return f"{status.state}: {status.rules_loaded} rules, paranoia level {status.paranoia_level}"
+
+
 def check_components() -> list[Component]:
     components = [_timed("database", _database)]
     if components[0].ok:
         components.append(_timed("migrations", _migrations))
     if settings.REDIS_URL:
         components.append(_timed("redis", _redis))
+    components.append(_timed("waf", _waf))
     return components

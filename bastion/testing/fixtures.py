@@ -23,3 +23,19 @@ def signed_in():
 @pytest.fixture
 def anon() -> Client:
     return Client()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ledger_triggers_survive_flush():
+    """Transactional tests end with a flush of every table, which the ledger's append-only
+    triggers refuse; the flush drops and re-creates them in its own transaction."""
+    from bastion.testing.ledger import flush_keeps_ledger_triggers
+
+    with flush_keeps_ledger_triggers():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _ledger_witness_file(settings, tmp_path):
+    """Each test has its own ledger witness file, as it has its own database state."""
+    settings.AUDIT_WITNESS_FILE = tmp_path / "ledger-witness.log"

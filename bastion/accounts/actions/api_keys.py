@@ -45,7 +45,9 @@ def create_api_key(*, actor: Actor, name: str, merchant: Merchant | None = None,
     if expires_at is not None and expires_at <= clock.now():
         raise Invalid("The expiry must be in the future.", code="api_key_expiry_invalid",
                       extra={"field": "expires_at"})
-    active = ApiKey.objects.filter(owner_id=actor.user_id, revoked_at__isnull=True).count()
+    # Expired keys no longer work, so they do not count against the limit.
+    active = (ApiKey.objects.filter(owner_id=actor.user_id, revoked_at__isnull=True)
+              .exclude(expires_at__lte=clock.now()).count())
     if active >= MAX_ACTIVE_KEYS:
         raise Conflict(f"You already have {MAX_ACTIVE_KEYS} active keys; revoke one first.",
                        code="api_key_limit")

@@ -89,13 +89,17 @@ def verify_second_factor(*, user: User, code: str) -> TOTPDevice | None:
     """The user's device if `code` is a fresh TOTP code or an unused backup code, else None.
 
     django-otp refuses a TOTP code whose time step was already accepted, so a code works once.
+    It reads and writes that step (and its failure throttle) without a lock, so the device row
+    is locked here: two requests racing with one code, or guessing in parallel past the
+    throttle, are judged one after the other.
     """
-    device = confirmed_device(user)
-    if device is None:
-        return None
     code = (code or "").strip()
-    if code.isdigit() and len(code) == device.digits:
-        return device if device.verify_token(code) else None
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None:
+            return None
+        if code.isdigit() and len(code) == device.digits:
+            return device if device.verify_token(code) else None
     return device if use_backup_code(user=user, code=code) else None
 
 

@@ -6,6 +6,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from bastion.accounts.actions.registration import check_password
 from bastion.accounts.models import Address, User
@@ -63,8 +64,12 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
 
 @transaction.atomic
 def end_all_sessions(*, user: User) -> User:
-    """Sign the person out everywhere: every session made before this stops working."""
-    User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
+    """Sign the person out everywhere: every session made before this stops working.
+
+    F() raises the stored generation, not this copy's: a copy loaded before a concurrent role change
+    would otherwise write back the generation that change already set, and spare newer sessions.
+    """
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
     return user
 
@@ -113,7 +118,13 @@ def add_address(*, user: User, data: dict) -> Address:
 
 @transaction.atomic
 def update_address(*, address: Address, data: dict) -> Address:
+    """Edit an address. The default stays the default until another address is made the default:
+    clearing the flag on it would leave the book with no default at all."""
     cleaned = clean_address(data)
+    # Lock the person's row: default changes of one address book happen one at a time.
+    User.objects.select_for_update().filter(pk=address.user_id).first()
+    was_default = Address.objects.filter(pk=address.pk, is_default=True).exists()
+    cleaned["is_default"] = cleaned["is_default"] or was_default
     for key, value in cleaned.items():
         setattr(address, key, value)
     address.save(update_fields=list(cleaned))
@@ -124,7 +135,9 @@ def update_address(*, address: Address, data: dict) -> Address:
 
 @transaction.atomic
 def delete_address(*, address: Address) -> None:
-    user_id, was_default = address.user_id, address.is_default
+    User.objects.select_for_update().filter(pk=address.user_id).first()
+    user_id = address.user_id
+    was_default = Address.objects.filter(pk=address.pk, is_default=True).exists()
     address.delete()
     if was_default:
         successor = Address.objects.filter(user_id=user_id).order_by("id").first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
@@ -59,12 +60,15 @@ def register_user(*, email: str, password: str, full_name: str = "", language: s
     """
     email = normalise_email(email)
     full_name = full_name.strip()[:150]
+    # The password is judged before looking the address up: refusing a weak password only for
+    # new addresses would tell anyone which addresses have an account.
+    check_password(password, User(email=email, full_name=full_name))
     existing = User.objects.filter(email=email).first()
     if existing is not None:
+        # Hash the password anyway so the answer takes as long as a real registration.
+        make_password(password)
         transaction.on_commit(lambda: mail.send_already_registered(existing))
         return Registration(email=email, user=None)
-    candidate = User(email=email, full_name=full_name)
-    check_password(password, candidate)
     user = User(email=email, full_name=full_name, date_joined=clock.now(),
                 preferred_language=language if language in dict(settings.LANGUAGES) else "en")
     user.set_password(password)
