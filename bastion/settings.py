@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "bastion.audit",
     "bastion.accounts",
     "bastion.merchants",
+    "bastion.catalog",
     "bastion.ops",
     "bastion.storefront",
     "bastion.seller",
