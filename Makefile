@@ -47,7 +47,7 @@ debian:
 		else echo "not installed and cannot install here:$$missing (the WAF runs degraded; their tests skip)"; fi; fi
 
 lint: $(BIN)/.test-installed
-	$(BIN)/ruff check bastion tests
+	$(BIN)/ruff check bastion tests tools conftest.py
 	BASTION_ENV=test DJANGO_SETTINGS_MODULE=bastion.settings_test $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 
 test-sqlite: test-install
