@@ -14,7 +14,7 @@ from bastion.accounts.actions import api_keys as key_actions
 from bastion.accounts.actions import roles as role_actions
 from bastion.accounts.actor import Actor
 from bastion.audit.queries import recent_entries
-from bastion.audit.verify import verify_chain
+from bastion.audit.verify import verify_ledger
 from bastion.console.guards import staff_page
 from bastion.core.errors import Problem
 from bastion.core.roles import Perm, RoleName
@@ -38,7 +38,7 @@ def home(request, actor: Actor):
         context["mfa"] = queries.staff_mfa_coverage()
     if actor.can(Perm.AUDIT_VIEW):
         context["ledger"] = recent_entries(limit=20)
-        context["chain"] = verify_chain()
+        context["chain"] = verify_ledger()  # chain, Merkle roots, checkpoint signatures, witness
     if actor.can(Perm.ROLES_ASSIGN):
         context["role_counts"] = queries.count_by_role()
     return render(request, "console/home.html", context)

@@ -65,7 +65,7 @@ def test_auditor_sees_the_ledger_with_a_verified_chain(world):
     response = client_for(world.auditor).get("/console/")
     ledger = text_of_id(response.content, "audit-overview")
     assert "Ledger" in ledger
-    assert f"Hash chain verified: {entries} entries." in ledger
+    assert f"Ledger verified: {entries} entries, 0 signed checkpoints, 0 in the witness file." in ledger
     assert "role.granted" in ledger
 
 
@@ -74,8 +74,8 @@ def test_auditor_sees_a_broken_chain(world):
     with ledger_unlocked():  # someone with database access rewrites history
         LedgerEntry.objects.filter(seq=1).update(payload='{"tampered": true}')
     ledger = text_of_id(client_for(world.auditor).get("/console/").content, "audit-overview")
-    assert "Hash chain broken at entry #1" in ledger
-    assert "Hash chain verified" not in ledger
+    assert "Ledger damaged: entry #1" in ledger
+    assert "Ledger verified" not in ledger
 
 
 def test_administrator_manages_people_and_roles(world):
@@ -228,3 +228,13 @@ def test_a_granted_role_ends_the_persons_sessions(world):
     assert response.status_code == 302
     assert response["Location"] == "/signin/?next=/account/"
     assert User.objects.get(pk=world.shopper.pk).session_generation == 1
+
+
+def test_auditor_sees_signed_and_witnessed_checkpoints(world):
+    from bastion.audit.actions import write_checkpoint
+
+    client_for(world.administrator).post(f"/console/people/{world.shopper.pk}/roles/", {"role": "auditor"})
+    write_checkpoint()
+    entries = LedgerEntry.objects.count()
+    ledger = text_of_id(client_for(world.auditor).get("/console/").content, "audit-overview")
+    assert f"Ledger verified: {entries} entries, 1 signed checkpoints, 1 in the witness file." in ledger
