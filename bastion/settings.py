@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "bastion.accounts",
     "bastion.merchants",
     "bastion.catalog",
+    "bastion.inventory",
     "bastion.ops",
     "bastion.storefront",
     "bastion.seller",
