@@ -3,7 +3,10 @@
 from ninja.openapi.docs import Swagger
 
 from bastion.accounts.api import auth_router, keys_router, me_router, users_router
+from bastion.catalog.api import public_router as catalog_router
+from bastion.catalog.api import seller_router as seller_catalog_router
 from bastion.core.apitools import BastionAPI, install_problem_handlers
+from bastion.inventory.api import router as inventory_router
 from bastion.merchants.api import router as merchants_router
 
 api = BastionAPI(
@@ -22,3 +25,6 @@ api.add_router("/me", me_router)
 api.add_router("/api-keys", keys_router)
 api.add_router("/users", users_router)
 api.add_router("/merchants", merchants_router)
+api.add_router("/seller", inventory_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/seller/merchants", seller_catalog_router)

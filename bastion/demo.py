@@ -1,4 +1,4 @@
-"""Demo data: merchants with staff, one person per role, shoppers with addresses. Idempotent."""
+"""Demo data: merchants with staff and catalogs, one person per role, shoppers with addresses. Idempotent."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bastion.accounts.actions.profile import add_address
 from bastion.accounts.actions.roles import bootstrap_grant
 from bastion.accounts.models import Address
 from bastion.accounts.staff import ensure_person
+from bastion.catalog.generate import seed_demo_catalog
 from bastion.core.roles import RoleName
 from bastion.merchants.actions import create_merchant
 from bastion.merchants.models import Merchant
@@ -74,6 +75,7 @@ def seed_demo(progress_console: Console | None = None) -> list[Login]:
             if not Address.objects.filter(user=user).exists():
                 add_address(user=user, data={**address, "phone": phone, "country": "CN", "label": "Home"})
             logins.append(Login(email, "shopper", "/account/"))
+        seed_demo_catalog()
     return logins
 
 

@@ -29,6 +29,7 @@ from bastion.accounts.actor import actor_for_user
 from bastion.accounts.models import RoleGrant
 from bastion.accounts.tests.factories import AddressFactory
 from bastion.api import api
+from bastion.catalog.tests.factories import ProductFactory
 from bastion.testing.world import build_world
 from bastion.wsgi import application
 
@@ -76,7 +77,9 @@ def caller(request, db) -> Caller:
     else:
         grant = RoleGrant.objects.get(user=world.auditor)
         user_id = world.auditor.pk
+    product = ProductFactory(merchant=world.merchant_a, price="25.00")
     return Caller(headers={"Authorization": f"Bearer {secret}"}, ids={
+        "product_id": product.pk, "variant_id": product.variants.get().pk,
         "user_id": user_id, "grant_id": grant.pk, "merchant_id": world.merchant_a.pk,
         "address_id": AddressFactory(user=person).pk, "key_id": spare_key.pk})
 

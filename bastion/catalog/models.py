@@ -37,11 +37,19 @@ class Product(models.Model):
     updated_at = models.DateTimeField()
     # Soft delete: order lines keep pointing at the product and its variants.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The lowest price of the active variants, kept by the catalog actions: search filters and
+    # sorts by it without aggregating variants. None while the product has no active variant.
+    price_from = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["merchant", "slug"], name="uniq_product_slug_per_merchant")]
-        indexes = [models.Index(fields=["status", "category"]), models.Index(fields=["merchant", "status"])]
+        indexes = [models.Index(fields=["status", "category"]), models.Index(fields=["merchant", "status"]),
+                   models.Index(fields=["status", "created_at"], name="catalog_product_newest"),
+                   models.Index(fields=["status", "price_from"], name="catalog_product_price"),
+                   # Covers the shop's counts and facets (catalog/search.py spells the condition out).
+                   models.Index(fields=["category", "merchant", "price_from"], name="catalog_product_shop",
+                                condition=models.Q(status="published", deleted_at__isnull=True))]
 
     def __str__(self) -> str:
         return self.title

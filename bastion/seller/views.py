@@ -40,6 +40,7 @@ def merchant_home(request, actor: Actor, merchant_id: int):
     can_manage_staff = actor.can(Perm.MERCHANT_MANAGE_STAFF, merchant.pk)
     context = {
         "merchant": merchant, "merchants": _my_merchants(actor), "can_manage_staff": can_manage_staff,
+        "can_manage_catalog": actor.can(Perm.MERCHANT_MANAGE_CATALOG, merchant.pk),
         "my_roles": [g.role for g in actor.grants if g.merchant_id == merchant.pk],
         "staff": queries.staff_of_merchant(merchant.pk),
     }

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from bastion.storefront import account_views, auth_views, views
+from bastion.storefront import account_views, auth_views, catalog_views
 
 app_name = "storefront"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", catalog_views.home, name="home"),
+    path("c/<slug:slug>/", catalog_views.category, name="category"),
+    path("search/", catalog_views.search_page, name="search"),
+    path("p/<int:product_id>/<str:slug>/", catalog_views.product, name="product"),
     path("signup/", auth_views.signup, name="signup"),
     path("signin/", auth_views.signin, name="signin"),
     path("signin/mfa/", auth_views.signin_mfa, name="signin_mfa"),
