@@ -27,10 +27,25 @@ class Part:
 
 def parts(host: str, port: int, workers: int) -> list[Part]:
     bastion = [sys.executable, "-m", "bastion.cli"]
-    return [
+    running = [
         Part("web", [*bastion, "serve", "--host", host, "--port", str(port), "--workers", str(workers)]),
         Part("worker", [*bastion, "worker"]),
     ]
+    replication = _replication()
+    if replication:
+        running.append(Part("replication", replication))
+    return running
+
+
+def _replication() -> list[str] | None:
+    """Litestream beside the server when the database is SQLite and a replica is configured."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.settings")
+    import django
+
+    django.setup()
+    from bastion.ops import litestream
+
+    return litestream.replicate_argv() if litestream.enabled() else None
 
 
 def _stop(running: list[Part]) -> None:

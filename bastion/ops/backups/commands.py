@@ -10,11 +10,14 @@ import argparse
 import contextlib
 import time
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bastion.ops import litestream
 from bastion.ops.backups import actions
 from bastion.ops.backups.errors import BackupError
 from bastion.ops.backups.pages import Progress as ProgressCallback
@@ -100,8 +103,24 @@ def backup_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _as_time(value: str) -> datetime | None:
+    """A restore target that reads as a time (2026-11-24T10:15:00Z) rather than a backup id."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else None
+    except ValueError:
+        return None
+
+
 def restore(args: argparse.Namespace) -> int:
     started = time.monotonic()
+    moment = _as_time(args.to)
+    if moment is not None or args.to == "latest":
+        # A time (or "latest") is a point-in-time restore from the Litestream replica.
+        r = litestream.restore_to_time(timestamp=moment, into=Path(args.into), actor=ACTOR, force=args.force)
+        when = r.timestamp.isoformat() if r.timestamp else "the latest replicated transaction"
+        out.print(f"restored the replica as of {when} into {r.path}, {time.monotonic() - started:.1f} s",
+                  highlight=False, soft_wrap=True)
+        return 0
     with _one_line_errors(), _bars() as progress:
         r = actions.restore_backup(to_id=args.to, into=args.into, force=args.force, actor=ACTOR, progress=progress)
     out.print(f"restored {r.backup_id} into {r.into}: {r.pages} pages, {_size(r.bytes)}, "
