@@ -95,6 +95,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_maintenance(args: argparse.Namespace) -> int:
+    _setup_django()
+    from bastion.ops import maintenance
+
+    if args.state == "status":
+        state = maintenance.current(fresh=True)
+    else:
+        state = maintenance.switch(enabled=args.state == "on", actor="system:cli", message=args.message)
+    console.print(f"maintenance mode is {'on' if state.enabled else 'off'}"
+                  f"{': ' + state.message if state.message else ''}", highlight=False, soft_wrap=True)
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bastion.supervisor import run_all
 
@@ -131,8 +144,10 @@ def _add_backup_commands(sub) -> None:
     verify.add_argument("id", help="backup id, or an unambiguous prefix such as its sequence number")
     verify.set_defaults(func=_backup_command("backup_verify"))
 
-    restore = sub.add_parser("restore", help="rebuild the database file as it was at a backup")
-    restore.add_argument("--to", required=True, metavar="ID", help="backup id to restore")
+    restore = sub.add_parser("restore", help="rebuild the database file as it was at a backup or a time")
+    restore.add_argument("--to", required=True, metavar="ID|TIME",
+                         help="backup id, or a UTC time such as 2026-11-24T10:15:00Z (or 'latest') "
+                              "to restore from the Litestream replica")
     restore.add_argument("--into", required=True, metavar="PATH", help="database file to write")
     restore.add_argument("--force", action="store_true", help="replace PATH if it exists")
     restore.set_defaults(func=_backup_command("restore"))
@@ -199,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="system checks and readiness of every component")
     check.add_argument("--deploy", action="store_true", help="include Django's deployment checks")
     check.set_defaults(func=cmd_check)
+
+    maintenance = sub.add_parser("maintenance", help="close the shop to shoppers (staff still get in), or reopen it")
+    maintenance.add_argument("state", choices=["on", "off", "status"])
+    maintenance.add_argument("--message", default="", help="shown to shoppers while maintenance is on")
+    maintenance.set_defaults(func=cmd_maintenance)
 
     run = sub.add_parser("run", help="start every process the shop needs under one supervisor")
     run.add_argument("--host", default=os.environ.get("BASTION_HOST", "127.0.0.1"))

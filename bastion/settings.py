@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "bastion.accounts.middleware.SessionTimeoutMiddleware",
+    "bastion.ops.middleware.MaintenanceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -392,3 +393,8 @@ WAF_INBOUND_ANOMALY_THRESHOLD = env_int("WAF_INBOUND_ANOMALY_THRESHOLD", 5)
 WAF_RULES_DIR = env("WAF_RULES_DIR", "/usr/share/modsecurity-crs/rules")
 WAF_CRS_SETUP = env("WAF_CRS_SETUP", "/etc/modsecurity/crs/crs-setup.conf")
 WAF_ALLOW_MISSING_RULES = env_bool("WAF_ALLOW_MISSING_RULES", False)
+
+# --- Continuous replication (Litestream, SQLite only) ---------------------------------------
+# Where `bastion run` replicates the SQLite database to; empty turns replication off.
+# A folder by default; s3://bucket/path (with LITESTREAM_ACCESS_KEY_ID etc.) for object storage.
+LITESTREAM_REPLICA_URL = env("LITESTREAM_REPLICA_URL", f"file://{VAR_DIR / 'replica'}")

@@ -39,3 +39,13 @@ def _ledger_triggers_survive_flush():
 def _ledger_witness_file(settings, tmp_path):
     """Each test has its own ledger witness file, as it has its own database state."""
     settings.AUDIT_WITNESS_FILE = tmp_path / "ledger-witness.log"
+
+
+@pytest.fixture(autouse=True)
+def _forget_maintenance_state():
+    """Maintenance mode is cached per process for a few seconds; no test may see another's switch."""
+    from bastion.ops import maintenance
+
+    maintenance._cached = (0.0, None)
+    yield
+    maintenance._cached = (0.0, None)

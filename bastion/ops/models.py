@@ -1,0 +1,14 @@
+from django.db import models
+
+
+class MaintenanceMode(models.Model):
+    """One row: whether the shop is closed for maintenance. Staff still get in."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    enabled = models.BooleanField(default=False)
+    message = models.CharField(max_length=300, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return "maintenance on" if self.enabled else "maintenance off"
