@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -25,6 +27,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
+    # Each Granian worker writes its metrics here; /metrics adds them up (see bastion/ops/metrics.py).
+    metrics_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.VAR_DIR / "prometheus")))
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
     argv = ["granian", "--interface", "wsgi", "--host", args.host, "--port", str(args.port),
             "--workers", str(args.workers), "--blocking-threads", str(args.threads), "--no-ws",
             "bastion.wsgi:application"]
@@ -183,6 +189,38 @@ def _add_audit_commands(sub) -> None:
     consistency.set_defaults(func=_audit_command("proof_consistency"))
 
 
+def _payments_command(name: str):
+    """A subcommand that sets Django up, then runs `bastion.payments.commands.<name>`."""
+    def run(args: argparse.Namespace) -> int:
+        _setup_django()
+        from bastion.payments import commands
+
+        return getattr(commands, name)(args)
+
+    return run
+
+
+def _add_payment_commands(sub) -> None:
+    payments = sub.add_parser("payments", help="payments: reconcile with the gateway")
+    payments_sub = payments.add_subparsers(dest="payments_command", required=True)
+    payments_sub.add_parser("reconcile", help="compare every open payment with the gateway; exit 1 on differences"
+                            ).set_defaults(func=_payments_command("reconcile"))
+    gateway = sub.add_parser("sandbox-gateway", help="run the sandbox payment gateway (test cards, signed webhooks)")
+    gateway.add_argument("--host", default="127.0.0.1")
+    gateway.add_argument("--port", type=int, default=8701)
+    gateway.add_argument("--secret-key", default=os.environ.get("PAYMENT_GATEWAY_SECRET_KEY"))
+    gateway.add_argument("--webhook-url", default=os.environ.get("SANDBOX_WEBHOOK_URL"),
+                         help="empty string: send no webhooks")
+    gateway.add_argument("--webhook-secret", default=os.environ.get("PAYMENT_WEBHOOK_SECRET"))
+    gateway.add_argument("--duplicate-probability", type=float,
+                         default=float(os.environ.get("SANDBOX_DUPLICATE_PROBABILITY", "0.2")),
+                         help="chance that a webhook is sent twice, and that one is delayed (reordered)")
+    gateway.add_argument("--timeout-delay", type=float, default=3.0, help="seconds the timeout test card hangs")
+    gateway.add_argument("--retry-base", type=float, default=0.5, help="first webhook retry delay, doubling")
+    gateway.add_argument("--state-file", help="keep the gateway's state in this JSON file")
+    gateway.set_defaults(func=_payments_command("sandbox_gateway"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bastion", description="Bastion marketplace: run, operate, check.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -231,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     manage.set_defaults(func=cmd_manage)
     _add_audit_commands(sub)
     _add_backup_commands(sub)
+    _add_payment_commands(sub)
     return parser
 
 

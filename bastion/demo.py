@@ -16,6 +16,8 @@ from bastion.catalog.generate import seed_demo_catalog
 from bastion.core.roles import RoleName
 from bastion.merchants.actions import create_merchant
 from bastion.merchants.models import Merchant
+from bastion.orders.demo import seed_demo_orders
+from bastion.shipping.demo import seed_demo_shipping
 
 DEMO_PASSWORD = "Bastion-demo-2026"
 
@@ -76,6 +78,8 @@ def seed_demo(progress_console: Console | None = None) -> list[Login]:
                 add_address(user=user, data={**address, "phone": phone, "country": "CN", "label": "Home"})
             logins.append(Login(email, "shopper", "/account/"))
         seed_demo_catalog()
+        seed_demo_shipping()
+        seed_demo_orders(shopper_emails=[email for email, *_ in SHOPPERS])
     return logins
 
 

@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "bastion.merchants",
     "bastion.catalog",
     "bastion.inventory",
+    "bastion.payments",
+    "bastion.shipping",
+    "bastion.cart",
+    "bastion.orders",
     "bastion.ops",
     "bastion.storefront",
     "bastion.seller",
@@ -106,6 +110,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "bastion.core.middleware.RequestIdMiddleware",
     "bastion.core.middleware.ApiProblemMiddleware",
+    "bastion.ops.metrics.MetricsMiddleware",
     "bastion.security.waf.middleware.WafMiddleware",
     "bastion.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -394,7 +399,43 @@ WAF_RULES_DIR = env("WAF_RULES_DIR", "/usr/share/modsecurity-crs/rules")
 WAF_CRS_SETUP = env("WAF_CRS_SETUP", "/etc/modsecurity/crs/crs-setup.conf")
 WAF_ALLOW_MISSING_RULES = env_bool("WAF_ALLOW_MISSING_RULES", False)
 
+# --- Metrics --------------------------------------------------------------------------------
+# /metrics answers a scraper that sends this token as a Bearer token, and signed-in operations
+# staff; nobody else. Empty: staff only.
+METRICS_TOKEN = env("METRICS_TOKEN")
+# Monitor readings (one set a minute, taken by the worker) are kept this many days.
+MONITOR_RETENTION_DAYS = env_int("MONITOR_RETENTION_DAYS", 14)
+
 # --- Continuous replication (Litestream, SQLite only) ---------------------------------------
 # Where `bastion run` replicates the SQLite database to; empty turns replication off.
 # A folder by default; s3://bucket/path (with LITESTREAM_ACCESS_KEY_ID etc.) for object storage.
 LITESTREAM_REPLICA_URL = env("LITESTREAM_REPLICA_URL", f"file://{VAR_DIR / 'replica'}")
+
+# --- Payments and the sandbox gateway (bastion/payments, bastion/sandbox; issue 3) ----------
+# PAYMENT_GATEWAY_URL          where Bastion calls the gateway's API (the sandbox by default)
+# PAYMENT_GATEWAY_SECRET_KEY   the API secret key Bastion sends as a Bearer token
+# PAYMENT_WEBHOOK_SECRET       the secret webhooks are signed with (Standard Webhooks HMAC-SHA256)
+# SANDBOX_WEBHOOK_URL          where the sandbox gateway delivers its webhooks (Bastion's endpoint)
+# Development and test generate both secrets once under VAR_DIR (0600 files) so that Bastion and
+# the sandbox gateway started by `bastion sandbox-gateway` agree. Production never generates them:
+# unset, they stay empty and payments fail closed (every webhook is refused with 503, no call
+# reaches the gateway) and `bastion check` reports the error payments.E001.
+
+
+def _payment_secret(name: str) -> str:
+    value = env(name)
+    if value:
+        return value
+    if PRODUCTION:
+        return ""
+    path = VAR_DIR / name.lower()
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+PAYMENT_GATEWAY_URL = env("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8701").rstrip("/")
+PAYMENT_GATEWAY_SECRET_KEY = _payment_secret("PAYMENT_GATEWAY_SECRET_KEY")
+PAYMENT_WEBHOOK_SECRET = _payment_secret("PAYMENT_WEBHOOK_SECRET")
+SANDBOX_WEBHOOK_URL = env("SANDBOX_WEBHOOK_URL", f"{SITE_URL}/api/v1/payments/webhooks/sandbox")

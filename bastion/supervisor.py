@@ -27,9 +27,13 @@ class Part:
 
 def parts(host: str, port: int, workers: int) -> list[Part]:
     bastion = [sys.executable, "-m", "bastion.cli"]
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (comparing, not binding)
     running = [
         Part("web", [*bastion, "serve", "--host", host, "--port", str(port), "--workers", str(workers)]),
         Part("worker", [*bastion, "worker"]),
+        # The sandbox payment gateway, signing its webhooks to this server's endpoint.
+        Part("payment-gateway", [*bastion, "sandbox-gateway", "--port", os.environ.get("SANDBOX_GATEWAY_PORT", "8701"),
+                                 "--webhook-url", f"http://{local}:{port}/api/v1/payments/webhooks/sandbox"]),
     ]
     replication = _replication()
     if replication:
@@ -77,6 +81,8 @@ def run_all(*, host: str, port: int, workers: int) -> int:
         console.print(f"[cyan]started[/cyan] {part.name} (pid {part.process.pid})")
     base = f"http://{host}:{port}"
     console.rule("Bastion is running")
+    console.print(f"  {'Pay sandbox':<14} http://127.0.0.1:{os.environ.get('SANDBOX_GATEWAY_PORT', '8701')} "
+                  "(gateway API; card pages at /pay/<id>; test card 4242 4242 4242 4242)")
     for label, path in (("Storefront", "/"), ("Seller portal", "/seller/"), ("Console", "/console/"),
                         ("API docs", "/api/v1/docs"), ("OpenAPI", "/api/v1/openapi.json"), ("Admin", "/admin/"),
                         ("Health", "/healthz"), ("Readiness", "/readyz")):

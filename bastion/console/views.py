@@ -19,6 +19,7 @@ from bastion.console.guards import staff_page
 from bastion.core.errors import Problem
 from bastion.core.roles import Perm, RoleName
 from bastion.merchants.models import Merchant
+from bastion.ops.monitors import series, sparkline
 from bastion.ops.readiness import check_components
 from bastion.storefront.labels import role_label
 
@@ -42,6 +43,26 @@ def home(request, actor: Actor):
     if actor.can(Perm.ROLES_ASSIGN):
         context["role_counts"] = queries.count_by_role()
     return render(request, "console/home.html", context)
+
+
+MONITORED = [("server", "cpu_percent", "%"), ("server", "memory_used_percent", "%"),
+             ("server", "disk_used_percent", "%"), ("server", "disk_free_bytes", "bytes"), ("server", "load_1m", ""),
+             ("server", "open_files", ""), ("database", "query_latency_ms", "ms"), ("database", "size_bytes", "bytes"),
+             ("database", "wal_bytes", "bytes"), ("database", "connections", ""), ("database", "lock_waits", "")]
+
+
+@staff_page
+def monitors(request, actor: Actor):
+    actor.require(Perm.OPS_VIEW)
+    charts = []
+    for component, metric, unit in MONITORED:
+        points = series(metric, hours=24)
+        if points:
+            values = [v for _, v in points]
+            charts.append({"component": component, "metric": metric, "unit": unit, "latest": values[-1],
+                           "low": min(values), "high": max(values), "since": points[0][0], "count": len(points),
+                           "line": sparkline(points)})
+    return render(request, "console/monitors.html", {"charts": charts})
 
 
 @staff_page

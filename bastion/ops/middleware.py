@@ -22,8 +22,12 @@ class MaintenanceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Probes and sign-in are decided before any query, so /healthz and /readyz answer even
+        # when the database is down or not migrated.
+        if request.path.startswith(OPEN_PREFIXES):
+            return self.get_response(request)
         state = maintenance.current()
-        if not state.enabled or request.path.startswith(OPEN_PREFIXES) or self._is_staff(request):
+        if not state.enabled or self._is_staff(request):
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return problem_response(request, ShopClosed(state.message or "Please try again a little later.",

@@ -12,3 +12,18 @@ class MaintenanceMode(models.Model):
 
     def __str__(self) -> str:
         return "maintenance on" if self.enabled else "maintenance off"
+
+
+class MonitorSample(models.Model):
+    """One reading of one metric, taken by the worker; the console draws them over time."""
+
+    taken_at = models.DateTimeField(db_index=True)
+    component = models.CharField(max_length=30)  # server, database, network, security
+    metric = models.CharField(max_length=60)
+    value = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["metric", "taken_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.metric}={self.value} at {self.taken_at:%Y-%m-%d %H:%M}"

@@ -60,3 +60,10 @@ def hourly_incremental_backup() -> str:
 @db_periodic_task(crontab(hour="3", minute="20"))
 def daily_backup_retention() -> str:
     return scheduled_retention()
+
+
+@db_periodic_task(crontab(minute="*"))
+def take_monitor_readings() -> int:
+    from bastion.ops.monitors import record_readings
+
+    return record_readings()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bastion.seller import catalog_views, stock_views, views
+from bastion.seller import catalog_views, order_views, shipping_views, stock_views, views
 
 app_name = "seller"
 
@@ -16,6 +16,13 @@ urlpatterns = [
     path("<int:merchant_id>/stock/<int:warehouse_id>/", stock_views.warehouse_stock, name="warehouse"),
     path("<int:merchant_id>/stock/<int:warehouse_id>/receive/", stock_views.receive, name="receive_stock"),
     path("<int:merchant_id>/stock/<int:warehouse_id>/adjust/", stock_views.adjust, name="adjust_stock"),
+    path("<int:merchant_id>/shipping/", shipping_views.shipping_home, name="shipping"),
+    path("<int:merchant_id>/shipping/zones/", shipping_views.create_zone, name="create_shipping_zone"),
+    path("<int:merchant_id>/shipping/zones/<int:zone_id>/methods/", shipping_views.create_method,
+         name="create_shipping_method"),
+    path("<int:merchant_id>/shipping/methods/<int:method_id>/bands/", shipping_views.add_band,
+         name="add_shipping_band"),
+    path("<int:merchant_id>/shipping/tax-rates/", shipping_views.set_tax, name="set_tax_rate"),
     path("<int:merchant_id>/products/", catalog_views.products, name="products"),
     path("<int:merchant_id>/products/new/", catalog_views.create_product, name="create_product"),
     path("<int:merchant_id>/products/<int:product_id>/", catalog_views.product, name="product"),
@@ -25,4 +32,15 @@ urlpatterns = [
     path("<int:merchant_id>/products/<int:product_id>/publish/", catalog_views.publish, name="publish_product"),
     path("<int:merchant_id>/products/<int:product_id>/unpublish/", catalog_views.unpublish, name="unpublish_product"),
     path("<int:merchant_id>/products/<int:product_id>/delete/", catalog_views.delete, name="delete_product"),
+    path("<int:merchant_id>/orders/", order_views.order_queue, name="orders"),
+    path("<int:merchant_id>/orders/<str:number>/", order_views.order_detail, name="order"),
+    path("<int:merchant_id>/orders/<str:number>/accept/", order_views.accept, name="accept_order"),
+    path("<int:merchant_id>/orders/<str:number>/ship/", order_views.ship, name="ship_order"),
+    path("<int:merchant_id>/orders/<str:number>/deliver/", order_views.deliver, name="deliver_order"),
+    path("<int:merchant_id>/orders/<str:number>/cancel/", order_views.cancel, name="cancel_order"),
+    path("<int:merchant_id>/orders/<str:number>/refunds/", order_views.refund, name="refund_order"),
+    path("<int:merchant_id>/orders/<str:number>/returns/<int:return_id>/approve/", order_views.approve_return,
+         name="approve_return"),
+    path("<int:merchant_id>/orders/<str:number>/returns/<int:return_id>/reject/", order_views.reject_return,
+         name="reject_return"),
 ]

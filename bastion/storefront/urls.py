@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bastion.storefront import account_views, auth_views, catalog_views
+from bastion.storefront import account_views, auth_views, cart_views, catalog_views, order_views
 
 app_name = "storefront"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("c/<slug:slug>/", catalog_views.category, name="category"),
     path("search/", catalog_views.search_page, name="search"),
     path("p/<int:product_id>/<str:slug>/", catalog_views.product, name="product"),
+    path("cart/", cart_views.cart_page, name="cart"),
+    path("cart/add/", cart_views.add_to_cart, name="cart_add"),
+    path("cart/lines/<int:line_id>/", cart_views.change_line, name="cart_line"),
     path("signup/", auth_views.signup, name="signup"),
     path("signin/", auth_views.signin, name="signin"),
     path("signin/mfa/", auth_views.signin_mfa, name="signin_mfa"),
@@ -24,4 +27,8 @@ urlpatterns = [
     path("account/addresses/<int:address_id>/", account_views.edit_address, name="edit_address"),
     path("account/addresses/<int:address_id>/delete/", account_views.delete_address, name="delete_address"),
     path("account/mfa/", account_views.mfa_page, name="mfa"),
+    path("account/orders/", order_views.orders, name="orders"),
+    path("account/orders/<str:number>/", order_views.order_detail, name="order"),
+    path("account/orders/<str:number>/cancel/", order_views.cancel_order, name="cancel_order"),
+    path("account/orders/<str:number>/returns/", order_views.request_return, name="request_return"),
 ]

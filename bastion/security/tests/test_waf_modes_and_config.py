@@ -131,7 +131,9 @@ def test_the_wsgi_application_refuses_to_start_in_production_without_rules(tmp_p
 
 # Middleware that may run before the WAF: they tag the request or rewrite responses, and never read
 # what the client sent. Everything else (body size, sessions, CSRF, authentication, views) runs after.
-BEFORE_THE_WAF = {"bastion.core.middleware.RequestIdMiddleware", "bastion.core.middleware.ApiProblemMiddleware"}
+# Only middleware that never reads the request may run first; metrics count refused requests too.
+BEFORE_THE_WAF = {"bastion.core.middleware.RequestIdMiddleware", "bastion.core.middleware.ApiProblemMiddleware",
+                  "bastion.ops.metrics.MetricsMiddleware"}
 
 
 def test_the_waf_runs_before_anything_reads_the_request():

@@ -1,0 +1,1 @@
+"""Order state changes: placing (checkout), fulfilment (merchant), returns and refunds."""
