@@ -58,4 +58,6 @@ def run_once(*, merchant: Merchant, operation: str, key: str | None, body: dict[
         if record is None:  # not a duplicate key: a real integrity problem
             raise
         return _replay(record, digest)
-    return status, answer
+    # Answer with what was stored, not the live object, so the first answer and every replay are
+    # the same bytes (JSON rounds times to milliseconds; the live object would not be).
+    return status, stored
