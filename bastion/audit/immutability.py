@@ -18,6 +18,7 @@ table's triggers: a future migration that alters these tables must call install 
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 REFUSED = "is append-only"
@@ -81,7 +82,8 @@ def _triggers(connection: BaseDatabaseWrapper) -> list[tuple[str, str, str]]:
         return SQLITE_TRIGGERS
     if connection.vendor == "postgresql":
         return POSTGRES_TRIGGERS
-    raise NotImplementedError(f"no append-only triggers for {connection.vendor}")
+    # settings.py accepts only SQLite and PostgreSQL; any other engine is a configuration error.
+    raise ImproperlyConfigured(f"the ledger supports SQLite and PostgreSQL, not {connection.vendor}")
 
 
 def install_append_only_triggers(connection: BaseDatabaseWrapper) -> None:

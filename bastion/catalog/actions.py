@@ -187,6 +187,13 @@ def update_variant(*, actor: Actor, variant: Variant, sku: str | None = None, pr
     return variant
 
 
+def _set_status(product: Product, status: str) -> Product:
+    product.status, product.updated_at = status, clock.now()
+    product.save(update_fields=["status", "updated_at"])
+    version.bump_on_commit()
+    return product
+
+
 @transaction.atomic
 def publish_product(*, actor: Actor, product: Product) -> Product:
     """Show the product in the shop. It needs an active variant, or there is nothing to buy."""
@@ -196,10 +203,7 @@ def publish_product(*, actor: Actor, product: Product) -> Product:
         return product
     if not Variant.objects.filter(product=product, is_active=True).exists():
         raise Conflict("Add a variant with a price before publishing.", code="product_has_no_variants")
-    product.status, product.updated_at = Product.Status.PUBLISHED, clock.now()
-    product.save(update_fields=["status", "updated_at"])
-    version.bump_on_commit()
-    return product
+    return _set_status(product, Product.Status.PUBLISHED)
 
 
 @transaction.atomic
@@ -208,6 +212,7 @@ def unpublish_product(*, actor: Actor, product: Product) -> Product:
     product = _locked(product)
     if product.status == Product.Status.DRAFT:
         return product
+    return _set_status(product, Product.Status.DRAFT)
     product.status, product.updated_at = Product.Status.DRAFT, clock.now()
     product.save(update_fields=["status", "updated_at"])
     version.bump_on_commit()

@@ -53,11 +53,11 @@ def descendant_ids(category: Category) -> list[int]:
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
-    found, todo = [], [category.pk]
-    while todo:
-        pk = todo.pop()
+    found, to_visit = [], [category.pk]
+    while to_visit:
+        pk = to_visit.pop()
         found.append(pk)
-        todo.extend(children.get(pk, []))
+        to_visit.extend(children.get(pk, []))
     return sorted(found)
 
 

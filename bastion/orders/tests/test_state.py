@@ -83,10 +83,10 @@ def test_any_sequence_of_events_stays_in_the_table(events):
 
 
 def test_every_status_is_reachable_from_pending_payment():
-    seen, todo = {Status.PENDING_PAYMENT}, [Status.PENDING_PAYMENT]
-    while todo:
-        for target in TRANSITIONS[todo.pop()].values():
+    seen, to_visit = {Status.PENDING_PAYMENT}, [Status.PENDING_PAYMENT]
+    while to_visit:
+        for target in TRANSITIONS[to_visit.pop()].values():
             if target not in seen:
                 seen.add(target)
-                todo.append(target)
+                to_visit.append(target)
     assert seen == set(Status)
